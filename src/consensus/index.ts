@@ -1,0 +1,2 @@
+// Public exports of src/consensus, re-exported by src/index.ts.
+export {};

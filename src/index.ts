@@ -1,0 +1,13 @@
+/**
+ * llm-chorus: ask several LLMs at once as RxJS streams, decide by consensus as soon as enough
+ * agree, and cancel the rest. This file is the whole public API; nothing else is public.
+ */
+export * from './consensus/index.js';
+export * from './emulator/index.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './operators/index.js';
+export * from './pool/index.js';
+export * from './scorers/index.js';
+export type { ScoreContext, ScoreReport, Scorer, TaskKind, WeightedScorer } from './scorers/scorer.js';
+export * from './streams/index.js';
