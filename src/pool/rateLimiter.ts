@@ -77,15 +77,20 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     return wait;
   };
 
-  const drain = (): void => {
+  const cancelTimer = (): void => {
     timer?.unsubscribe();
     timer = undefined;
+  };
+
+  const drain = (): void => {
+    cancelTimer();
     refill();
     while (queue.length > 0) {
       const head = queue[0]!;
       const wait = delayFor(head);
       if (wait > 0) {
-        timer?.unsubscribe();
+        // A grant below may have re-entered drain() and scheduled already.
+        cancelTimer();
         timer = scheduler.schedule(drain, Math.ceil(wait));
         return;
       }
