@@ -11,7 +11,7 @@ export interface CodeBlock {
   readonly language: string | undefined;
   /** The fence's info string as written (e.g. `ts title="x.ts"`). */
   readonly info: string;
-  /** The code between the fences, without the fence lines, lines joined with `\n`. */
+  /** The code between the fences, without the fence lines: exactly `text.slice(offset, offset + code.length)`. */
   readonly code: string;
   /** Offset in the whole text where the code starts. */
   readonly offset: number;
@@ -68,6 +68,8 @@ export function createFenceTracker(): FenceTracker {
   });
 
   const onLine = (line: string, closedNow: CodeBlock[]): void => {
+    // Fences are matched without a CR, but code lines keep theirs so that `code` is exactly the
+    // slice of the text at `offset` (CRLF answers included).
     const body = line.endsWith('\r') ? line.slice(0, -1) : line;
     const fence = FENCE.exec(body);
     if (open === undefined) {
@@ -95,7 +97,7 @@ export function createFenceTracker(): FenceTracker {
       open = undefined;
       return;
     }
-    open.lines.push(body);
+    open.lines.push(line);
   };
 
   return {

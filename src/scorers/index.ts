@@ -1,2 +1,17 @@
 // Public exports of src/scorers, re-exported by src/index.ts.
-export {};
+export {
+  type CodeBlock,
+  createFenceTracker,
+  extractCodeBlocks,
+  type FenceTracker,
+  normalizeLanguage,
+} from './codeBlocks.js';
+export * from './parsers/index.js';
+export {
+  createSyntaxScorer,
+  HUMANEVAL_STOP_SEQUENCES,
+  type SyntaxScorer,
+  type SyntaxScorerOptions,
+  type SyntaxState,
+  syntaxScorer,
+} from './syntaxScorer.js';

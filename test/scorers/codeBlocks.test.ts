@@ -74,3 +74,14 @@ describe('normalizeLanguage', () => {
     expect(normalizeLanguage('  ')).toBeUndefined();
   });
 });
+
+describe('CRLF text', () => {
+  it('keeps code equal to the slice of the text at its offset', () => {
+    const text = 'Intro\r\n```js\r\nlet a = 1;\r\nlet b = 2;\r\n```\r\nend';
+    const [block] = extractCodeBlocks(text);
+    expect(block?.language).toBe('javascript');
+    expect(block?.closed).toBe(true);
+    expect(text.slice(block!.offset, block!.offset + block!.code.length)).toBe(block!.code);
+    expect(block?.code.replaceAll('\r', '')).toBe('let a = 1;\nlet b = 2;');
+  });
+});
