@@ -6,6 +6,7 @@ export {
   type FenceTracker,
   normalizeLanguage,
 } from './codeBlocks.js';
+export { type CodeNormalFormOptions, codeNormalForm } from './codeNormalForm.js';
 export * from './parsers/index.js';
 export {
   createSyntaxScorer,
