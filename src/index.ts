@@ -14,6 +14,7 @@ export {
 } from './cache.js';
 export * from './config/index.js';
 export * from './consensus/index.js';
+export * from './cost/index.js';
 export * from './emulator/index.js';
 export * from './errors.js';
 export * from './events.js';
@@ -22,6 +23,7 @@ export * from './pool/index.js';
 export * from './scorers/index.js';
 export type { ScoreContext, ScoreReport, Scorer, TaskKind, WeightedScorer } from './scorers/scorer.js';
 export * from './streams/index.js';
+export { countTokens, encodingFor, estimateTokens } from './tokens.js';
 export {
   countVariants,
   expandVariants,
