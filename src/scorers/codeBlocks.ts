@@ -19,6 +19,11 @@ export interface CodeBlock {
   readonly line: number;
   /** False for a block still open when the text ended. */
   readonly closed: boolean;
+  /**
+   * Spaces before the opening fence. Fences inside list items are indented, and so are their code
+   * lines: `code` keeps that indentation (it is the exact text); dedent it before parsing.
+   */
+  readonly indent: number;
 }
 
 /** An incremental fence tracker: feed deltas, get blocks as their closing fence arrives. */
@@ -33,9 +38,13 @@ export interface FenceTracker {
   readonly inBlock: boolean;
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([^\n]*?)[ \t]*$/;
+// Any indentation: LLM answers put fences inside (nested) list items, indented 4 spaces or more,
+// where CommonMark would see them as fences relative to the item. An indented code block that
+// starts with three backticks is far rarer in answers than a fence in a list.
+const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([^\n]*?)[ \t]*$/;
 
 interface OpenBlock {
+  readonly indent: number;
   readonly marker: string;
   readonly info: string;
   readonly offset: number;
@@ -65,21 +74,25 @@ export function createFenceTracker(): FenceTracker {
     offset: block.offset,
     line: block.line,
     closed,
+    indent: block.indent,
   });
 
-  const onLine = (line: string, closedNow: CodeBlock[]): void => {
+  const onLine = (line: string, closedNow: CodeBlock[], last = false): void => {
     // Fences are matched without a CR, but code lines keep theirs so that `code` is exactly the
     // slice of the text at `offset` (CRLF answers included).
     const body = line.endsWith('\r') ? line.slice(0, -1) : line;
     const fence = FENCE.exec(body);
     if (open === undefined) {
       // An opening fence of backticks may not have backticks in its info string (CommonMark).
-      if (fence && !(fence[1]!.startsWith('`') && fence[2]!.includes('`'))) {
+      if (fence && !(fence[2]!.startsWith('`') && fence[3]!.includes('`'))) {
+        // An opener on the text's last line (no newline yet): the empty code starts at the end.
+        const next = last ? 0 : 1;
         open = {
-          marker: fence[1]!,
-          info: fence[2]!,
-          offset: offset + line.length + 1,
-          line: lineNo + 1,
+          indent: fence[1]!.length,
+          marker: fence[2]!,
+          info: fence[3]!,
+          offset: offset + line.length + next,
+          line: lineNo + next,
           lines: [],
         };
       }
@@ -87,9 +100,9 @@ export function createFenceTracker(): FenceTracker {
     }
     if (
       fence &&
-      fence[2] === '' &&
-      fence[1]![0] === open.marker[0] &&
-      fence[1]!.length >= open.marker.length
+      fence[3] === '' &&
+      fence[2]![0] === open.marker[0] &&
+      fence[2]!.length >= open.marker.length
     ) {
       const block = close(open, true);
       blocks.push(block);
@@ -120,7 +133,7 @@ export function createFenceTracker(): FenceTracker {
     finish() {
       if (partial !== '') {
         const closedNow: CodeBlock[] = [];
-        onLine(partial, closedNow);
+        onLine(partial, closedNow, true);
         offset += partial.length;
         partial = '';
         if (closedNow.length > 0) return undefined;

@@ -1,4 +1,10 @@
 // Public exports of src/scorers, re-exported by src/index.ts.
+
+export {
+  type BestPracticesScorerOptions,
+  type BestPracticesState,
+  createBestPracticesScorer,
+} from './bestPracticesScorer.js';
 export {
   type CodeBlock,
   createFenceTracker,
@@ -7,7 +13,34 @@ export {
   normalizeLanguage,
 } from './codeBlocks.js';
 export { type CodeNormalFormOptions, codeNormalForm } from './codeNormalForm.js';
+export {
+  type CompletenessScorerOptions,
+  type CompletenessState,
+  createCompletenessScorer,
+} from './completenessScorer.js';
+export {
+  type ConsistencyScorerOptions,
+  type ConsistencyState,
+  createConsistencyScorer,
+} from './consistencyScorer.js';
 export * from './parsers/index.js';
+export {
+  createPerformanceScorer,
+  type PerformanceScorerOptions,
+  type PerformanceState,
+} from './performanceScorer.js';
+export {
+  createQualityScorer,
+  type QualityScorer,
+  type QualityScorerOptions,
+  type QualityState,
+} from './qualityScorer.js';
+export {
+  createDefaultScorers,
+  DEFAULT_WEIGHTS,
+  type DefaultScorersOptions,
+  defaultScorers,
+} from './registry.js';
 export {
   createSyntaxScorer,
   HUMANEVAL_STOP_SEQUENCES,

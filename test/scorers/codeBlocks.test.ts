@@ -85,3 +85,30 @@ describe('CRLF text', () => {
     expect(block?.code.replaceAll('\r', '')).toBe('let a = 1;\nlet b = 2;');
   });
 });
+
+describe('fences in list items and at the end of the text', () => {
+  it('finds fences indented inside (nested) list items, keeping the exact text', () => {
+    const text = '1. Step one:\n    ```python\n    print(1)\n    ```\n2. Done';
+    const [block] = extractCodeBlocks(text);
+    expect(block).toMatchObject({
+      language: 'python',
+      code: '    print(1)',
+      indent: 4,
+      closed: true,
+      line: 3,
+    });
+    expect(text.slice(block!.offset, block!.offset + block!.code.length)).toBe(block!.code);
+  });
+
+  it('places an opener on the last line, without a newline, at the end of the text', () => {
+    const text = 'Intro\n```py';
+    const [block] = extractCodeBlocks(text);
+    expect(block).toMatchObject({
+      language: 'python',
+      code: '',
+      closed: false,
+      offset: text.length,
+      line: 2,
+    });
+  });
+});
