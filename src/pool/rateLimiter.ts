@@ -27,6 +27,8 @@ export interface RateLimiter {
   pause(ms: number): void;
   /** Requests waiting now. */
   readonly waiting: number;
+  /** Milliseconds until the current `pause` ends (0 when not paused). */
+  readonly pausedMs: number;
 }
 
 interface Bucket {
@@ -137,6 +139,9 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     },
     get waiting() {
       return queue.length;
+    },
+    get pausedMs() {
+      return Math.max(0, pausedUntil - scheduler.now());
     },
   };
 }

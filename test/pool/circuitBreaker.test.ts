@@ -81,9 +81,63 @@ describe('createCircuitBreaker', () => {
     );
   });
 
+  it('with `windowMs`, forgets outcomes older than the time window', () => {
+    const { scheduler, advance } = clock();
+    const b = createCircuitBreaker({ failureRate: 0.5, minRequests: 3, windowMs: 1000, scheduler });
+    b.tryAcquire();
+    b.failure();
+    b.tryAcquire();
+    b.failure();
+    advance(1000); // both failures leave the window
+    b.tryAcquire();
+    b.failure();
+    b.tryAcquire();
+    b.success();
+    expect(b.state).toBe('closed'); // only 2 outcomes in the window: fewer than minRequests
+    advance(500);
+    b.tryAcquire();
+    b.failure(); // 2 failures of 3 within 1000 ms
+    expect(b.state).toBe('open');
+  });
+
+  it('with `windowMs`, counts every outcome of the window (no count cap by default)', () => {
+    const { scheduler, advance } = clock();
+    const b = createCircuitBreaker({ failureRate: 0.5, minRequests: 5, windowMs: 10_000, scheduler });
+    for (let i = 0; i < 30; i++) {
+      b.tryAcquire();
+      b.success();
+      advance(10);
+    }
+    // 30 successes in the window: 30 failures are needed to reach 50 % (a 20-outcome window would open at 10).
+    for (let i = 0; i < 30; i++) {
+      b.tryAcquire();
+      b.failure();
+      if (i < 29) expect(b.state).toBe('closed');
+    }
+    expect(b.state).toBe('open');
+  });
+
+  it('applies both a count and a time window when both are given', () => {
+    const { scheduler } = clock();
+    const b = createCircuitBreaker({
+      failureRate: 0.5,
+      minRequests: 2,
+      window: 2,
+      windowMs: 60_000,
+      scheduler,
+    });
+    for (const failed of [false, false, false, true]) {
+      b.tryAcquire();
+      failed ? b.failure() : b.success();
+    }
+    expect(b.state).toBe('open'); // the last 2 outcomes: 1 of 2 failed
+  });
+
   it('rejects bad options naming them', () => {
     expect(() => createCircuitBreaker({ failureRate: 0 })).toThrow(/`failureRate`/);
     expect(() => createCircuitBreaker({ minRequests: 30, window: 20 })).toThrow(/`minRequests`/);
     expect(() => createCircuitBreaker({ cooldownMs: -1 })).toThrow(/`cooldownMs`/);
+    expect(() => createCircuitBreaker({ windowMs: 0 })).toThrow(/`windowMs`/);
+    expect(() => createCircuitBreaker({ windowMs: Number.NaN })).toThrow(/`windowMs`/);
   });
 });

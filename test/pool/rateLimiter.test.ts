@@ -59,9 +59,11 @@ describe('createRateLimiter', () => {
     const granted: number[] = [];
     limiter.pause(2000);
     limiter.pause(500);
+    expect(limiter.pausedMs).toBe(2000);
     limiter.acquire().subscribe(() => granted.push(scheduler.now()));
     scheduler.flush();
     expect(granted).toEqual([2000]);
+    expect(limiter.pausedMs).toBe(0);
   });
 
   it('is unlimited without limits and rejects bad options naming them', () => {
