@@ -19,6 +19,7 @@ export * from './emulator/index.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './operators/index.js';
+export * from './orchestrator/index.js';
 export * from './pool/index.js';
 export * from './scorers/index.js';
 export type { ScoreContext, ScoreReport, Scorer, TaskKind, WeightedScorer } from './scorers/scorer.js';
