@@ -64,10 +64,24 @@ function tokenizer(encoding: Encoding): Tokenizer {
  * countTokens('Hello, world!', 'claude-haiku-4-5'); // 4 (estimate)
  * ```
  */
-export function countTokens(text: string, model?: string): number {
+export function countTokens(text: string, model?: string, options?: CountTokensOptions): number {
   if (text.length === 0) return 0;
   const encoding = encodingFor(model);
-  return encoding ? tokenizer(encoding).countTokens(text) : estimateTokens(text);
+  if (encoding === undefined) return estimateTokens(text);
+  const loaded = tokenizers.get(encoding);
+  if (loaded) return loaded.countTokens(text);
+  return options?.load === false ? estimateTokens(text) : tokenizer(encoding).countTokens(text);
+}
+
+/** Options of `countTokens`. */
+export interface CountTokensOptions {
+  /**
+   * Whether an exact BPE table that is not loaded yet may be loaded now (~130 ms, once per
+   * process). `false` falls back to the estimate instead: for paths that must not block, such as
+   * the usage estimate of a request being cancelled.
+   * @defaultValue true
+   */
+  readonly load?: boolean;
 }
 
 // A word with at most one leading non-letter (` the`, `_close`, `.map`), digits in groups of up to

@@ -108,8 +108,9 @@ export function providerStream(spec: ProviderStreamSpec): Observable<VariantEven
       return {
         type: 'usage',
         variant,
-        input: input ?? countTokens(spec.prompt(), model),
-        output: output ?? countTokens(received, model),
+        // Never load a BPE table here (~130 ms): this runs while a request is being cancelled.
+        input: input ?? countTokens(spec.prompt(), model, { load: false }),
+        output: output ?? countTokens(received, model, { load: false }),
         estimated: true,
       };
     };
@@ -128,12 +129,12 @@ export function providerStream(spec: ProviderStreamSpec): Observable<VariantEven
       }
       return usage;
     };
-    // Aborts the request, then finishes on the next turn of the event loop: counting tokens may
-    // load a BPE table (~130 ms, once per process), which must not delay closing the socket.
+    // Aborts the request first (the socket starts closing), then finishes synchronously, so that
+    // when `unsubscribe()` returns, the cancelled request's usage has been reported.
     const abortThen = (then: () => void): void => {
       settle();
       controller.abort();
-      setImmediate(then);
+      then();
     };
 
     const fail = (error: unknown): void => {

@@ -19,8 +19,9 @@ export interface StreamOptions {
    * reports them first) or counted from the prompt, output tokens as reported or counted from the
    * text received (see `countTokens`). A request the provider refused with an HTTP error status is
    * billed nothing: `0` / `0`. This is how the cost of cancelled streams reaches the ledger: an
-   * unsubscribed stream emits nothing more, but still calls this, on the next turn of the event
-   * loop after the abort (counting may load a tokenizer, which must not delay closing the socket).
+   * unsubscribed stream emits nothing more, but still calls this, synchronously during the
+   * unsubscribe, right after aborting the request (so when `unsubscribe()` returns, the usage is
+   * known; the count never loads a tokenizer table there, see `countTokens`' `load` option).
    * If it throws, the error is reported like an RxJS unhandled error, never thrown into the stream.
    * @defaultValue none
    */

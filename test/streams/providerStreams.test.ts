@@ -86,6 +86,9 @@ async function cancelAfter(protocol: Protocol, deltas: number) {
         if (event.type === 'delta' && ++seen === deltas) {
           unsubscribedAt = performance.now();
           subscription?.unsubscribe();
+          // The usage of the cancelled request is reported during the unsubscribe itself.
+          if (usages.length !== 1)
+            reject(new Error(`usage reports right after unsubscribe: ${usages.length}`));
           resolve();
         }
       },
