@@ -23,6 +23,7 @@ export * from './orchestrator/index.js';
 export * from './pool/index.js';
 export * from './scorers/index.js';
 export type { ScoreContext, ScoreReport, Scorer, TaskKind, WeightedScorer } from './scorers/scorer.js';
+export * from './server/index.js';
 export * from './streams/index.js';
 export { countTokens, encodingFor, estimateTokens } from './tokens.js';
 export {
