@@ -1,5 +1,7 @@
 // Public exports of src/scorers, re-exported by src/index.ts.
 
+export { type AnswerKind, type ExtractAnswerOptions, extractAnswer } from './answer.js';
+export { type AnswerKeyOptions, answerKey, type KeyedText } from './answerKey.js';
 export {
   type BestPracticesScorerOptions,
   type BestPracticesState,
