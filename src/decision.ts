@@ -19,7 +19,14 @@ export type VariantOrigin =
   /** A planned variant held back by `strategy = "cascade"` and launched because the first ones disagreed or failed. */
   | 'cascade'
   /** Launched because another variant failed and the quorum could no longer be met without it. */
-  | 'fallback';
+  | 'fallback'
+  /**
+   * Launched after the first decision was less confident than `confidence_threshold`, with
+   * `on_low_confidence = "ask"`, to decide again with more answers.
+   */
+  | 'extra'
+  /** The LLM fuser of `hybrid_merge` (`fuser`): its answer fuses the best ones, after the decision. */
+  | 'fuser';
 
 /** Where a variant stands while a decision forms. */
 export type VariantState =
@@ -145,7 +152,10 @@ export type DecisionNotice =
 
 /** How a variant fared in the decision. */
 export type VariantOutcomeKind =
-  /** Its answer was chosen (for a merge: the one the merge started from). */
+  /**
+   * Its answer was chosen (for a section-level merge: the one the merge started from; with an LLM
+   * `fuser`: the fuser, whose answer is the decision's text).
+   */
   | 'won'
   /** Finished with the winner's answer. */
   | 'agreed'
@@ -234,7 +244,10 @@ export type DecisionStop =
 export interface Decision {
   /** The chosen (or merged) answer. */
   readonly text: string;
-  /** The variant whose answer was chosen; `undefined` only when no variant had any text. */
+  /**
+   * The variant whose answer was chosen (with an LLM `fuser`: the fuser's variant; see `sources`);
+   * `undefined` only when no variant had any text.
+   */
   readonly winner: VariantId | undefined;
   /** The consensus method that chose. */
   readonly method: ConsensusMethod;
@@ -281,6 +294,24 @@ export interface Decision {
   readonly notices: readonly DecisionNotice[];
   /** The prompt-complexity estimate (used by `strategy = "cascade"`). */
   readonly complexity: { readonly score: number; readonly level: 'simple' | 'moderate' | 'complex' };
+  /**
+   * For `hybrid_merge`: the variants the text was built from. With a `fuser`, the answers it was
+   * given, best-ranked first (`winner` is then the fuser's variant); with the section-level merge,
+   * the variants whose sections were taken. Absent for the other methods.
+   */
+  readonly sources?: readonly VariantId[];
+  /**
+   * Present when `on_low_confidence = "ask"` acted: the first decision was less confident than
+   * `confidence_threshold`, so up to `max_extra_variants` more variants were launched and the
+   * method decided again with every finished answer. `confidence` and `winner` are the first
+   * decision's; `launched` the variants added (empty when none could be: nothing left to launch,
+   * no time, or the budget).
+   */
+  readonly asked?: {
+    readonly confidence: number;
+    readonly winner: VariantId | undefined;
+    readonly launched: readonly VariantId[];
+  };
 }
 
 /** What a run that ended without a decision leaves behind (carried by `DecisionError`). */

@@ -26,6 +26,7 @@ import { buildPartials } from './orchestrator/buildDecision.js';
 import { ChorusAbortError } from './orchestrator/chorusAbortError.js';
 import { classifyTask } from './orchestrator/classifyTask.js';
 import type { ProviderClients } from './orchestrator/emulatorClients.js';
+import { extraVariants } from './orchestrator/extraVariants.js';
 import { launchOrder } from './orchestrator/launchOrder.js';
 import type { OrchestratorPool } from './orchestrator/poolContract.js';
 import { promptComplexity } from './orchestrator/promptComplexity.js';
@@ -35,7 +36,7 @@ import { createProviderPool } from './pool/providerPool.js';
 import { answerKey } from './scorers/answerKey.js';
 import { createDefaultScorers } from './scorers/registry.js';
 import type { Scorer, TaskKind, WeightedScorer } from './scorers/scorer.js';
-import { ParameterVariator } from './variation.js';
+import { ParameterVariator, type VariantSpec } from './variation.js';
 
 /** Scorers: a fixed list, or one per task kind (sync or async). */
 export type ScorerSource =
@@ -75,9 +76,10 @@ export interface LLMOrchestratorOptions {
    */
   readonly reliability?: ReliabilityModel | ReliabilityState;
   /**
-   * Extra options of the consensus engine: an LLM judge (`compare`, `swap`) for `tournament`, a
-   * fuser (`fuse`, `top`) for `hybrid_merge`, `useScores`, `base`, `onLow`… `method` and `kind`
-   * come from the config and the task.
+   * Extra options of the consensus engine: a comparator (`compare`, `swap`) for `tournament`, a
+   * fuse function (`fuse`) and `top` for `hybrid_merge`, `useScores`, `base`, `onLow`… `method`
+   * and `kind` come from the config and the task. The config's `judge` and `fuser` (a provider of
+   * the pool, billed to the decision) take precedence over `compare` and `fuse`.
    */
   readonly consensus?: Omit<ConsensusEngineOptions, 'method' | 'kind' | 'reliability' | 'path'>;
   /**
@@ -127,7 +129,8 @@ const ROLES: readonly string[] = ['system', 'user', 'assistant'];
  * 3. the cache (when `cache_ttl` > 0): a stored decision is replayed with zero requests; an
  *    identical call in flight is joined (single flight);
  * 4. each variant through `pool.variant()` (retries, fallback chain, hedging, timeouts inside);
- *    a launch that would pass `budget_usd` is skipped;
+ *    a launch that would pass `budget_usd` is skipped, and inside the pool so is a retry, hedge or
+ *    fallback (`mayLaunch`);
  * 5. their merge → `snapshots()` → `scoreIncrementally(scorers)` → `takeUntilQuorum({ quorum:
  *    min_responses, agree: answerKey(task) (text: similarity), confidence: confidence_threshold })`;
  *    the quorum completing cancels the variants still streaming (their HTTP requests are aborted
@@ -137,8 +140,13 @@ const ROLES: readonly string[] = ['system', 'user', 'assistant'];
  *    a finished answer scoring `quality_threshold` decides at once; `timeout_seconds` decides with
  *    what finished (else the best partial text, flagged);
  * 7. the consensus engine (`method`) picks among every finished answer, learning each source's
- *    reliability as it goes (`chorus.reliability`);
- * 8. the `Decision`, built once every cancelled request has reported its usage.
+ *    reliability as it goes (`chorus.reliability`); with `judge`, a tournament's matches are LLM
+ *    calls through the pool, billed to the decision;
+ * 8. with `on_low_confidence = "ask"`, a choice that would be "no consensus" launches up to
+ *    `max_extra_variants` more variants and chooses again once they have finished;
+ * 9. with `hybrid_merge` and `fuser`, the best answers are fused by that provider, streamed like a
+ *    variant; its text becomes the decision's (the section-level merge if it fails);
+ * 10. the `Decision`, built once every cancelled request has reported its usage.
  *
  * @example
  * ```ts
@@ -329,14 +337,17 @@ export class LLMOrchestrator {
     const scorers = await this.#scorersFor(call.task);
     if (signal.aborted) throw new ChorusAbortError(emptyPartials(call.prices), signal.reason);
     const consensus = call.config.orchestration.consensus;
+    const { fuse: _fuse, ...engineOptions } = this.#consensus ?? {};
     const engine = createConsensusEngine({
-      ...this.#consensus,
+      // A configured fuser runs after the decision (runDecision): the engine merges by sections.
+      ...(consensus.fuser === undefined ? this.#consensus : engineOptions),
       method: consensus.method,
       kind: call.task,
       reliability: this.reliability,
       ...(consensus.method === 'confidence' && {
         minAgreement: consensus.confidence_threshold > 0 ? consensus.confidence_threshold : 0.5,
       }),
+      ...(consensus.on_low_confidence === 'ask' && { onLow: 'ask' as const }),
       path: 'orchestration.consensus',
     });
     const agreement: QuorumAgreement =
@@ -361,6 +372,10 @@ export class LLMOrchestrator {
       now: () => performance.now(),
       progressMs: this.#progressMs,
       scoreEmit: this.#scoreEmit,
+      extras: call.extras,
+      judge: consensus.method === 'tournament' ? helperSpec(call.config, 'judge') : undefined,
+      fuser: consensus.method === 'hybrid_merge' ? helperSpec(call.config, 'fuser') : undefined,
+      fuseTop: this.#consensus?.top ?? 3,
     };
 
     let local: LiveRun | undefined;
@@ -380,7 +395,14 @@ export class LLMOrchestrator {
       scorerVersions: scorers.map((s) => ('scorer' in s ? s.scorer : s)),
       namespace: options.namespace ?? this.#namespace,
       maxTokens: call.config.orchestration.max_tokens,
-      strategy: call.config.orchestration.strategy,
+      // The key's consensus fields predate these settings, which change the decision too: they
+      // join the strategy (only when set, so that other keys stay as they were).
+      strategy: [
+        call.config.orchestration.strategy,
+        ...(consensus.judge !== undefined ? [`judge=${consensus.judge}`] : []),
+        ...(consensus.fuser !== undefined ? [`fuser=${consensus.fuser}`] : []),
+        ...(consensus.on_low_confidence === 'ask' ? [`ask=${consensus.max_extra_variants}`] : []),
+      ].join(' '),
     });
     try {
       const decision = await cache.getOrRun(key, start, { signal });
@@ -434,7 +456,12 @@ export class LLMOrchestrator {
           maxOutputTokens: config.providers[spec.provider]?.max_tokens ?? config.orchestration.max_tokens,
         }),
     );
-    return { config, messages, prompt: text, task, complexity, plan, prices, order };
+    const consensus = config.orchestration.consensus;
+    const extras =
+      consensus.on_low_confidence === 'ask'
+        ? extraVariants(config, plan, consensus.max_extra_variants, this.pool)
+        : [];
+    return { config, messages, prompt: text, task, complexity, plan, prices, order, extras };
   }
 
   #scorersFor(task: TaskKind): Promise<readonly (Scorer | WeightedScorer)[]> {
@@ -450,6 +477,16 @@ export class LLMOrchestrator {
     }
     return found;
   }
+}
+
+/** The spec of the judge's or the fuser's calls: the provider's first model, its default settings. */
+function helperSpec(config: ChorusConfig, role: 'judge' | 'fuser'): VariantSpec | undefined {
+  const provider = config.orchestration.consensus[role];
+  if (provider === undefined) return undefined;
+  const settings = config.providers[provider];
+  if (settings === undefined) return undefined;
+  const model = settings.models[0]!;
+  return { id: `${role}:${provider}:${model}`, provider, kind: settings.kind, model, attempt: 1 };
 }
 
 /** Decided results only: no best guess, no timeout, no partial text. */

@@ -103,6 +103,37 @@ const cases: Case[] = [
     message: /got -1, expected a number >= 0/,
   },
   {
+    name: 'a judge that is no provider',
+    toml: `${BASE}\n[orchestration.consensus]\nmethod = "tournament"\njudge = "gpt4"\n`,
+    path: 'orchestration.consensus.judge',
+    message:
+      /got "gpt4", expected a provider declared as \[providers\.NAME\] or a preset .*did you mean "gpt-4"\?/,
+  },
+  {
+    name: 'a fuser that is no provider',
+    toml: `${BASE}\n[orchestration.consensus]\nmethod = "hybrid_merge"\nfuser = "mixer"\n`,
+    path: 'orchestration.consensus.fuser',
+    message: /got "mixer", expected a provider declared as \[providers\.NAME\] or a preset/,
+  },
+  {
+    name: 'a fuser that is not a string',
+    object: { providers: { a: { kind: 'openai' } }, orchestration: { consensus: { fuser: ['a'] } } },
+    path: 'orchestration.consensus.fuser',
+    message: /expected a provider name \(a non-empty string\)/,
+  },
+  {
+    name: 'unknown low-confidence action',
+    toml: `${BASE}\n[orchestration.consensus]\non_low_confidence = "retry"\n`,
+    path: 'orchestration.consensus.on_low_confidence',
+    message: /got "retry", expected one of "flag", "ask"/,
+  },
+  {
+    name: 'negative max_extra_variants',
+    toml: `${BASE}\n[orchestration.consensus]\nmax_extra_variants = -1\n`,
+    path: 'orchestration.consensus.max_extra_variants',
+    message: /got -1, expected an integer from 0 to 64/,
+  },
+  {
     name: 'unknown task kind',
     toml: `${BASE}\n[orchestration.consensus]\ntask = "poetry"\n`,
     path: 'orchestration.consensus.task',

@@ -112,6 +112,8 @@ describe('defaults', () => {
         method: 'majority',
         min_responses: 1,
         confidence_threshold: 0,
+        on_low_confidence: 'flag',
+        max_extra_variants: 2,
         cache_ttl: 0,
         cache_size: 500,
         task: 'auto',
@@ -163,6 +165,8 @@ describe('defaults', () => {
       ),
       'orchestration.budget_usd',
       'orchestration.consensus.quality_threshold',
+      'orchestration.consensus.judge',
+      'orchestration.consensus.fuser',
       'providers.NAME.base_url',
       'providers.NAME.api_key',
       'providers.NAME.rpm',
@@ -216,6 +220,27 @@ describe('providers and presets', () => {
     const config = validateConfig({ providers: { a: { kind: 'openai', fallback: ['claude'] } } });
     expect(Object.keys(config.providers)).toEqual(['a', 'claude']);
     expect(config.orchestration.variations.providers).toEqual(['a']);
+  });
+
+  it('includes the judge and the fuser, presets too, without planning them', () => {
+    const config = validateConfig({
+      orchestration: {
+        variations: { providers: ['a'] },
+        consensus: { method: 'tournament', judge: 'claude', fuser: 'b', on_low_confidence: 'ask' },
+      },
+      providers: { a: { kind: 'openai' }, b: { kind: 'ollama' } },
+    });
+    expect(Object.keys(config.providers).sort()).toEqual(['a', 'b', 'claude']);
+    expect(config.orchestration.variations.providers).toEqual(['a']);
+    expect(config.orchestration.consensus).toMatchObject({
+      judge: 'claude',
+      fuser: 'b',
+      on_low_confidence: 'ask',
+      max_extra_variants: 2,
+    });
+    expect(
+      validateConfig({ providers: { a: { kind: 'openai' } } }).orchestration.consensus,
+    ).not.toHaveProperty('judge');
   });
 
   it('keeps declared providers that the plan does not use (fallback targets)', () => {

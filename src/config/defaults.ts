@@ -31,6 +31,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
       // Capped at the number of planned variants when fewer.
       min_responses: 2,
       confidence_threshold: 0,
+      on_low_confidence: 'flag' as const,
+      max_extra_variants: 2,
       cache_ttl: 0,
       cache_size: 500,
       task: 'auto' as const,

@@ -14,6 +14,7 @@ const STRATEGIES = ['parallel', 'cascade'] as const;
 const MODES = ['grid', 'zip', 'sample'] as const;
 const METHODS = ['majority', 'quality_weighted', 'hybrid_merge', 'tournament', 'confidence'] as const;
 const TASKS = ['code', 'math', 'choice', 'text', 'auto'] as const;
+const LOW_CONFIDENCE = ['flag', 'ask'] as const;
 
 /** The allowed values of the enumerated keys, for messages and docs. */
 export const ALLOWED_VALUES = Object.freeze({
@@ -22,6 +23,7 @@ export const ALLOWED_VALUES = Object.freeze({
   mode: MODES,
   method: METHODS,
   task: TASKS,
+  on_low_confidence: LOW_CONFIDENCE,
 });
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -137,6 +139,10 @@ const consensusSchema = z.strictObject(
     method: oneOf(METHODS).optional(),
     min_responses: int(1, 64).optional(),
     confidence_threshold: num(0, 1).optional(),
+    on_low_confidence: oneOf(LOW_CONFIDENCE).optional(),
+    max_extra_variants: int(0, 64).optional(),
+    judge: providerName.optional(),
+    fuser: providerName.optional(),
     quality_threshold: num(0, 1, true).optional(),
     cache_ttl: num(0, Number.POSITIVE_INFINITY).optional(),
     cache_size: int(1, 1_000_000).optional(),

@@ -112,6 +112,9 @@ export interface VariationsConfig {
   readonly seed: number;
 }
 
+/** What a decision less confident than `confidence_threshold` does. */
+export type LowConfidenceAction = 'flag' | 'ask';
+
 /** `[orchestration.consensus]`, fully defaulted. */
 export interface ConsensusConfig {
   readonly method: ConsensusMethod;
@@ -119,6 +122,23 @@ export interface ConsensusConfig {
   readonly min_responses: number;
   /** Decisions less confident than this are reported as undecided (and not cached). */
   readonly confidence_threshold: number;
+  /**
+   * Below `confidence_threshold`: `flag` reports the best guess as undecided; `ask` first launches
+   * up to `max_extra_variants` more variants and decides again with them.
+   */
+  readonly on_low_confidence: LowConfidenceAction;
+  /** Most variants one decision adds when `on_low_confidence = "ask"`. */
+  readonly max_extra_variants: number;
+  /**
+   * `tournament`: the provider whose model judges each match (an LLM judge, both orders asked);
+   * absent: matches are decided by the scorers' scores.
+   */
+  readonly judge?: string;
+  /**
+   * `hybrid_merge`: the provider whose model fuses the top answers into one after the decision
+   * (mixture-of-agents style); absent: the section-level merge.
+   */
+  readonly fuser?: string;
   /** When set, a finished answer scoring at least this decides at once. */
   readonly quality_threshold?: number;
   /** Seconds a decision stays cached; 0 disables the cache. */
@@ -130,7 +150,10 @@ export interface ConsensusConfig {
 
 /** `[orchestration.hedging]`: backup requests for variants slow to start. */
 export interface HedgingConfig {
-  /** Extra requests a decision may launch as hedges; 0 disables hedging. */
+  /**
+   * Hedge requests in flight at once across the whole provider pool (every decision sharing it);
+   * 0 disables hedging. Each hedge also needs the decision's `budget_usd` to allow it.
+   */
   readonly max_extra: number;
   /** A hedge fires when a variant has no first token by this percentile of its provider's TTFT. */
   readonly percentile: number;

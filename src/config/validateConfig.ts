@@ -197,12 +197,20 @@ function resolve(parsed: ParsedConfig, errors: ErrorList): ChorusConfig | undefi
   }
   findFallbackCycles(declared, errors);
 
+  // The LLM judge and fuser are providers too (called through the pool like any variant).
+  const helpers: string[] = [];
+  for (const key of ['judge', 'fuser'] as const) {
+    const name = c[key];
+    if (name !== undefined && checkReference(['orchestration', 'consensus', key], name)) helpers.push(name);
+  }
+
   // Every provider the config uses: declared, planned, or a fallback target.
   const needed = new Set<string>(Object.keys(declared));
   for (const name of planProviders) if (known.has(name)) needed.add(name);
   for (const section of Object.values(declared)) {
     for (const target of section.fallback ?? []) if (known.has(target)) needed.add(target);
   }
+  for (const name of helpers) needed.add(name);
   const timeoutSeconds = o.timeout_seconds ?? D.timeout_seconds;
   const maxTokens = o.max_tokens ?? D.max_tokens;
   const providers: Record<string, ProviderConfig> = {};
@@ -308,6 +316,10 @@ function resolve(parsed: ParsedConfig, errors: ErrorList): ChorusConfig | undefi
     method: c.method ?? D.consensus.method,
     min_responses: c.min_responses ?? Math.min(D.consensus.min_responses, planned),
     confidence_threshold: c.confidence_threshold ?? D.consensus.confidence_threshold,
+    on_low_confidence: c.on_low_confidence ?? D.consensus.on_low_confidence,
+    max_extra_variants: c.max_extra_variants ?? D.consensus.max_extra_variants,
+    ...(c.judge !== undefined && { judge: c.judge }),
+    ...(c.fuser !== undefined && { fuser: c.fuser }),
     ...(c.quality_threshold !== undefined && { quality_threshold: c.quality_threshold }),
     cache_ttl: c.cache_ttl ?? D.consensus.cache_ttl,
     cache_size: c.cache_size ?? D.consensus.cache_size,

@@ -85,6 +85,17 @@ export interface DecideContext {
   readonly signal?: AbortSignal;
   /** For code with execution results: the weight of each test. */
   readonly testWeights?: readonly number[];
+  /**
+   * For `tournament`: the comparator of this decision only, instead of the engine's `compare`
+   * (e.g. an LLM judge whose calls are billed to this decision). @defaultValue the engine's
+   */
+  readonly compare?: TournamentCompare<Candidate>;
+  /**
+   * Whether this decision updates the reliabilities. `false` lets a caller that may decide again
+   * with more candidates learn once, from the last decision (see `ConsensusEngine.learn`).
+   * @defaultValue the engine's `learn` option
+   */
+  readonly learn?: boolean;
 }
 
 /** Selects or merges the best response. */
@@ -95,6 +106,11 @@ export interface ConsensusEngine {
   readonly reliability: ReliabilityModel;
   /** Decides among finished candidates. */
   decide(candidates: readonly Candidate[], context?: DecideContext): Promise<Selection>;
+  /**
+   * Updates the reliabilities from a decision made with `{ learn: false }`, exactly as `decide`
+   * would have (nothing when the engine was created with `learn: false`).
+   */
+  learn?(candidates: readonly Candidate[], selection: Selection, context?: DecideContext): void;
 }
 
 /**
@@ -176,7 +192,11 @@ export function createConsensusEngine(options: ConsensusEngineOptions = {}): Con
       : qualityWeighted(candidates, { ...keyOptions, reliability, useScores });
   };
 
-  const learnFrom = (candidates: Candidate[], selection: Selection, context: DecideContext): void => {
+  const learnFrom = (
+    candidates: readonly Candidate[],
+    selection: Selection,
+    context: DecideContext,
+  ): void => {
     if (!learn || selection.winner === undefined) return;
     if (kind === 'text') {
       for (const c of candidates)
@@ -207,7 +227,10 @@ export function createConsensusEngine(options: ConsensusEngineOptions = {}): Con
           selection = confidenceThreshold(vote(base, sorted, context), { minAgreement, minVotes, onLow });
           break;
         case 'tournament':
-          selection = await tournament(sorted, compare, {
+          if (context.compare !== undefined && typeof context.compare !== 'function') {
+            throw new TypeError('`context.compare` must be a function (a, b, { signal }) => number');
+          }
+          selection = await tournament(sorted, context.compare ?? compare, {
             swap,
             ...(context.signal !== undefined && { signal: context.signal }),
           });
@@ -222,8 +245,11 @@ export function createConsensusEngine(options: ConsensusEngineOptions = {}): Con
         default:
           return assertNever(method, 'consensus method');
       }
-      learnFrom(sorted, selection, context);
+      if (context.learn !== false) learnFrom(sorted, selection, context);
       return selection;
+    },
+    learn(candidates, selection, context = {}) {
+      learnFrom(sortCandidates(candidates, 'ConsensusEngine.learn'), selection, context);
     },
   };
 }

@@ -39,6 +39,10 @@ export interface Choice {
   /** The strategy itself found too little agreement. */
   readonly lowAgreement: boolean;
   readonly partial: boolean;
+  /** The strategy asked for more variants (`confidence` with `onLow: 'ask'`). */
+  readonly moreVariants?: boolean;
+  /** For a merge: the variants the text was built from (`Decision.sources`). */
+  readonly sources?: readonly VariantId[];
 }
 
 /** Everything `buildDecision` reads. */
@@ -66,6 +70,8 @@ export interface DecisionInput {
   /** The tracker clock's reading now. */
   readonly at: number;
   readonly complexity: PromptComplexity;
+  /** What `on_low_confidence = "ask"` did, if it acted (`Decision.asked`). */
+  readonly asked?: Decision['asked'];
 }
 
 /** The reliability key of a variant: provider, model and parameters, without the attempt. */
@@ -244,6 +250,8 @@ export function buildDecision(input: DecisionInput): Decision {
     cost: decisionCost(input.ledger),
     notices: [...input.notices],
     complexity: { score: input.complexity.score, level: input.complexity.level },
+    ...(choice.sources !== undefined && { sources: [...choice.sources] }),
+    ...(input.asked !== undefined && { asked: { ...input.asked, launched: [...input.asked.launched] } }),
   });
 }
 

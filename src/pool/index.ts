@@ -9,6 +9,7 @@ export type {
   ChatMessage,
   PoolCallOptions,
   PoolClient,
+  PoolLaunch,
   PoolNotice,
   ProviderHealth,
   ProviderPool,

@@ -37,6 +37,9 @@ export interface VariantRequest {
  * - `hedge`: a backup request was launched because no first token came within `afterMs`.
  * - `circuit_open`: a request was refused (not sent) because `provider`'s circuit is open.
  * - `rate_limited`: `provider` answered 429 with `retry-after`; its requests pause for `waitMs`.
+ * - `refused`: `mayLaunch` refused an extra request (`launch`: a retry, a hedge or a fallback to
+ *   `provider`), so it was not sent. A refused retry or fallback ends the variant with a `budget`
+ *   ProviderError; a refused hedge leaves the primary request running alone.
  */
 export type PoolNotice =
   | {
@@ -61,7 +64,21 @@ export type PoolNotice =
       readonly afterMs: number;
     }
   | { readonly type: 'circuit_open'; readonly provider: string }
-  | { readonly type: 'rate_limited'; readonly provider: string; readonly waitMs: number };
+  | { readonly type: 'rate_limited'; readonly provider: string; readonly waitMs: number }
+  | {
+      readonly type: 'refused';
+      readonly variant: VariantId;
+      readonly launch: PoolLaunch;
+      readonly provider: string;
+      readonly model: string;
+    };
+
+/**
+ * An extra request the pool would send on its own for a variant: another attempt before the first
+ * token (`retry`), a backup of a request slow to start (`hedge`), or the move to the next provider
+ * of the fallback chain (`fallback`).
+ */
+export type PoolLaunch = 'retry' | 'hedge' | 'fallback';
 
 /** Callbacks of one `variant()` call. */
 export interface PoolCallOptions {
@@ -74,6 +91,15 @@ export interface PoolCallOptions {
   readonly onUsage?: (record: UsageRecord) => void;
   /** @defaultValue none */
   readonly onNotice?: (notice: PoolNotice) => void;
+  /**
+   * Asked right before each extra request the pool would send for this variant (every retry,
+   * hedge and fallback; never the first request), with the provider and model it would go to.
+   * `false` refuses it: nothing is sent, a `refused` notice is given, and a refused retry or
+   * fallback ends the variant with a `budget` ProviderError (a refused hedge only means no backup).
+   * The orchestrator uses it to keep `budget_usd` inside the pool. A throwing callback refuses.
+   * @defaultValue every extra request may go out
+   */
+  readonly mayLaunch?: (launch: PoolLaunch, provider: string, model: string) => boolean;
 }
 
 /** The health of one provider, as `ProviderPool.health()` reports it. */

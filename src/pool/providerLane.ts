@@ -26,6 +26,11 @@ export interface LaneHooks {
   readonly onNotice?: ((notice: PoolNotice) => void) | undefined;
   /** A request went out (called for every attempt). */
   readonly onSent?: (() => void) | undefined;
+  /**
+   * Asked before each retry is sent (never for the first attempt): an error returned ends the run
+   * with it instead of sending (the pool returns a `budget` ProviderError); `undefined` sends.
+   */
+  readonly mayRetry?: (() => ProviderError | undefined) | undefined;
 }
 
 /** One provider behind its concurrency limit, rate limiter, circuit breaker, timeouts and retries. */
@@ -222,7 +227,20 @@ export function createProviderLane(
         };
       });
 
-    const attempt = defer(() => {
+    // Attempts are counted per subscription of the run (each one is a new run on this provider).
+    const attempts = (): Observable<VariantEvent> => {
+      let sent = 0;
+      return defer(() => {
+        sent += 1;
+        return sent > 1 ? retry() : sendAttempt();
+      });
+    };
+    const retry = (): Observable<VariantEvent> => {
+      // A retry is an extra request: the caller may refuse it (e.g. its budget is spent).
+      const refused = hooks.mayRetry?.();
+      return refused !== undefined ? throwError(() => refused) : sendAttempt();
+    };
+    const sendAttempt = (): Observable<VariantEvent> => {
       const client = options.client();
       if (breaker.state === 'open') return circuitOpen();
       // The provider asked for a pause longer than this provider may take in all (a quota reset
@@ -242,21 +260,23 @@ export function createProviderLane(
         );
       }
       return slots.run(defer(() => limiter.acquire(estimateInput()).pipe(switchMap(() => send(client)))));
-    });
+    };
 
-    return attempt.pipe(
-      retryBeforeFirstToken({
-        maxAttempts: config.retries.max_attempts,
-        baseDelayMs: config.retries.base_delay_ms,
-        maxDelayMs: config.retries.max_delay_ms,
-        maxRetryAfterMs,
-        scheduler,
-        onRetry: ({ error, attempt: n, delayMs }) => {
-          if (error instanceof ProviderError) {
-            notify({ type: 'retry', variant: spec.id, provider: name, attempt: n, delayMs, error });
-          }
-        },
-      }),
+    return defer(() =>
+      attempts().pipe(
+        retryBeforeFirstToken({
+          maxAttempts: config.retries.max_attempts,
+          baseDelayMs: config.retries.base_delay_ms,
+          maxDelayMs: config.retries.max_delay_ms,
+          maxRetryAfterMs,
+          scheduler,
+          onRetry: ({ error, attempt: n, delayMs }) => {
+            if (error instanceof ProviderError) {
+              notify({ type: 'retry', variant: spec.id, provider: name, attempt: n, delayMs, error });
+            }
+          },
+        }),
+      ),
     );
   };
 

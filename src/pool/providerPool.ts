@@ -10,6 +10,8 @@ import { fallback } from './fallback.js';
 import { fallbackChain } from './fallbackChain.js';
 import { type HedgeBudget, hedge } from './hedge.js';
 import type {
+  PoolCallOptions,
+  PoolLaunch,
   PoolNotice,
   ProviderHealth,
   ProviderPool,
@@ -44,8 +46,13 @@ import { createProviderLane, type LaneHooks, type ProviderLane, safely } from '.
  * `percentile` of its provider's recent TTFTs after its request went out (once the provider has
  * `min_samples` of them), one backup of the same request is sent **to the same provider** (the
  * slow-path tail of a provider is per request, and the same model keeps the variant what the plan
- * asked for), within a pool-wide budget of `max_extra` concurrent extra requests. The first to
- * yield a token wins; the other is aborted (and billed through `onUsage`).
+ * asked for), within a pool-wide budget of `max_extra` concurrent extra requests (shared by every
+ * decision using the pool: a cap on the extra load sent to providers at any moment, not a count
+ * per decision). The first to yield a token wins; the other is aborted (and billed through
+ * `onUsage`).
+ *
+ * Extra requests (retries, hedges, fallbacks) ask the call's `mayLaunch` first, with the provider
+ * and model they would go to; a refusal sends nothing (see `PoolCallOptions.mayLaunch`).
  *
  * @throws TypeError for a malformed config or `options` (an `openai_compatible` provider without
  *   `base_url`, a client in `options.clients` that does not fit its provider's kind).
@@ -125,18 +132,40 @@ export function createProviderPool(config: ChorusConfig, options: ProviderPoolOp
   };
 
   /** One provider's part of a variant: its retries, maybe a hedge, its total timeout. */
-  const stage = (spec: VariantSpec, request: VariantRequest, hooks: LaneHooks): Observable<VariantEvent> => {
+  const stage = (
+    spec: VariantSpec,
+    request: VariantRequest,
+    hooks: LaneHooks,
+    permit: Permit,
+  ): Observable<VariantEvent> => {
     const lane = laneOf(spec.provider);
     const timing = { provider: spec.provider, variant: spec.id, scheduler };
     const afterMs = (): number | undefined =>
       lane.ttft.count >= hedging.min_samples ? lane.ttft.percentile(hedging.percentile) : undefined;
+    const laneHooks: LaneHooks = {
+      ...hooks,
+      mayRetry: () =>
+        permit('retry', spec.provider, spec.model)
+          ? undefined
+          : refusedError('retry', spec.provider, spec.id, undefined),
+    };
+    // A hedge takes a place in the pool-wide budget, then asks the call: a refusal gives it back.
+    const hedgeBudget: HedgeBudget = {
+      tryAcquire: () => {
+        if (!budget.tryAcquire()) return false;
+        if (permit('hedge', spec.provider, spec.model)) return true;
+        budget.release();
+        return false;
+      },
+      release: budget.release,
+    };
     const body =
       hedging.max_extra > 0
         ? hedge({
-            primary: (sent) => lane.run(spec, request, { ...hooks, onSent: sent }),
-            backup: () => lane.run(spec, request, hooks),
+            primary: (sent) => lane.run(spec, request, { ...laneHooks, onSent: sent }),
+            backup: () => lane.run(spec, request, laneHooks),
             afterMs,
-            budget,
+            budget: hedgeBudget,
             onHedge: (ms) =>
               safely(hooks.onNotice, {
                 type: 'hedge',
@@ -146,9 +175,37 @@ export function createProviderPool(config: ChorusConfig, options: ProviderPoolOp
               } satisfies PoolNotice),
             scheduler,
           })
-        : lane.run(spec, request, hooks);
+        : lane.run(spec, request, laneHooks);
     return body.pipe(totalTimeout(lane.config.timeouts.total_ms, timing));
   };
+
+  /** The call's `mayLaunch`, asked safely; a refusal is told as a `refused` notice. */
+  const permitOf =
+    (spec: VariantSpec, callOptions: PoolCallOptions, hooks: LaneHooks): Permit =>
+    (launch, provider, model) => {
+      const ask = callOptions.mayLaunch;
+      if (ask === undefined) return true;
+      let allowed: boolean;
+      try {
+        allowed = ask(launch, provider, model) !== false;
+      } catch (error) {
+        // A broken permission callback refuses (spending is what it guards), and is reported.
+        safely(() => {
+          throw error;
+        }, undefined);
+        allowed = false;
+      }
+      if (!allowed) {
+        safely(hooks.onNotice, {
+          type: 'refused',
+          variant: spec.id,
+          launch,
+          provider,
+          model,
+        } satisfies PoolNotice);
+      }
+      return allowed;
+    };
 
   return {
     variant(spec, request, callOptions = {}) {
@@ -156,18 +213,23 @@ export function createProviderPool(config: ChorusConfig, options: ProviderPoolOp
       checkRequest(request);
       laneOf(spec.provider);
       const hooks: LaneHooks = { onUsage: callOptions.onUsage, onNotice: callOptions.onNotice };
+      const permit = permitOf(spec, callOptions, hooks);
       const chain = fallbackChain(providers, spec.provider);
       return fallback(
         chain,
-        (provider, index) => stage(index === 0 ? spec : moved(spec, provider), request, hooks),
-        (from, to, error) =>
+        (provider, index) => stage(index === 0 ? spec : moved(spec, provider), request, hooks, permit),
+        (from, to, error) => {
+          const target = moved(spec, to);
+          // Thrown, the refusal ends the chain here: the variant ends with it (see `fallback`).
+          if (!permit('fallback', to, target.model)) throw refusedError('fallback', to, spec.id, error);
           safely(hooks.onNotice, {
             type: 'fallback',
             variant: spec.id,
             from,
             to,
             error: asProviderError(error, from, spec.id),
-          } satisfies PoolNotice),
+          } satisfies PoolNotice);
+        },
       ).pipe(endOnError(spec.id));
     },
 
@@ -190,6 +252,21 @@ export function createProviderPool(config: ChorusConfig, options: ProviderPoolOp
       return Object.freeze(out);
     },
   };
+}
+
+/** Whether the call lets an extra request go to `provider` / `model`. */
+type Permit = (launch: PoolLaunch, provider: string, model: string) => boolean;
+
+/** The error that ends a variant whose retry or fallback the call refused. */
+function refusedError(launch: PoolLaunch, provider: string, variant: string, cause: unknown): ProviderError {
+  const what = launch === 'retry' ? 'a retry' : launch === 'fallback' ? 'the fallback' : 'a hedge';
+  return new ProviderError({
+    type: 'budget',
+    provider,
+    variant,
+    message: `not sent: ${what} to \`${provider}\` was refused (the decision's budget does not allow another request)`,
+    ...(cause !== undefined && { cause }),
+  });
 }
 
 function asProviderError(error: unknown, provider: string, variant: string): ProviderError {

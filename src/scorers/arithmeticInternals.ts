@@ -1,6 +1,8 @@
 /**
  * Arithmetic claims in prose (`35 + 22 = 57`, `$5 \times 8 = $40`, `(16/2) * 8 = 8 * 8 = 64`)
- * and whether they hold. Used by the consistency scorer, one line at a time. Not public.
+ * and whether they hold. The one arithmetic checker of chorus: the consistency scorer reads it one
+ * line at a time, and the public `arithmeticClaims` (src/consensus) runs it over every line of a
+ * text. Not public itself.
  *
  * How a line is read:
  * 1. Clean-up: GSM8K calculator notes `<<8*8=64>>` are dropped (the claim follows them anyway);
@@ -18,7 +20,8 @@
  *    `3 miles = 3 * 5280`); a side would extend into something that is not arithmetic
  *    (`x + 5 = 12`, `1 1/2 dozen`); a single-letter variable sits next to a side (`(1/2)x = 3`);
  *    the left side follows a preposition (`Cost of 2 x 8 = …` is a label); it is a range
- *    (`days 1-8 = 8`).
+ *    (`days 1-8 = 8`); it fails only under one reading of chained divisions (`7.5/1/2 = 15`:
+ *    writers mean 7.5 / (1/2) as often as (7.5 / 1) / 2).
  * 4. Checking, with tolerance for rounding: equal when both values are integers; otherwise the
  *    written result may be the exact value rounded or truncated to the decimals it shows
  *    (`10/3 = 3.33` and `10/3 = 3` hold, `10/3 = 3.4` does not), and operands written with
@@ -32,6 +35,11 @@ import { stem } from './scoringInternals.js';
 
 /** One `left = right` claim. */
 export interface ArithmeticClaim {
+  /**
+   * Where the claim starts in the line given (the offset of its first operand; inside LaTeX that
+   * was flattened, the start of the LaTeX command it came from).
+   */
+  readonly offset: number;
   /** The claim as read, normalized (e.g. `35 + 22 = 58`). */
   readonly text: string;
   readonly left: number;
@@ -41,6 +49,7 @@ export interface ArithmeticClaim {
 
 interface NumToken {
   readonly t: 'num';
+  readonly at: number;
   readonly value: number;
   readonly decimals: number;
   readonly percent: boolean;
@@ -48,11 +57,12 @@ interface NumToken {
   readonly gap: boolean;
 }
 
+// `at`: the token's offset in the flattened line.
 type Token =
   | NumToken
-  | { readonly t: 'op'; readonly op: '+' | '-' | '*' | '/' | '^'; readonly gap: boolean }
-  | { readonly t: '(' | ')' | '=' | 'sep'; readonly gap: boolean }
-  | { readonly t: 'word'; readonly word: string; readonly gap: boolean };
+  | { readonly t: 'op'; readonly op: '+' | '-' | '*' | '/' | '^'; readonly gap: boolean; readonly at: number }
+  | { readonly t: '(' | ')' | '=' | 'sep'; readonly gap: boolean; readonly at: number }
+  | { readonly t: 'word'; readonly word: string; readonly gap: boolean; readonly at: number };
 
 /** A value under the three readings of percentages (hundredths, plain, relative to the left). */
 type Value = readonly [number, number, number];
@@ -70,36 +80,157 @@ const NOT_UNITS = new Set(
 const PREPOSITIONS = new Set('of for from in per at on to with by than between'.split(' '));
 const VARIABLE = /^\p{L}(?:_?\d+)?$/u;
 
-/** LaTeX and markup flattening (step 1). */
-export function flattenMath(line: string): string {
-  let s = line.replace(/<<[^<>\n]*>>/g, '');
-  if (s.includes('\\')) {
-    s = s.replace(/\\(?:text|mathrm|textbf|mathbf|textit|mbox|operatorname)\s*\{([^{}]*)\}/g, ' $1 ');
-    s = s.replace(/\\boxed\s*\{([^{}]*)\}/g, ' $1 ');
+/**
+ * A replacement of the flattening: what matches `re` becomes the template's parts in order, a
+ * string as written, a number the text of that capture group. One table serves the plain
+ * flattening and the offset-tracking one, so the two can never read a line differently.
+ */
+interface Rule {
+  readonly re: RegExp;
+  /** The same pattern with match indices (`d`), for the offset-tracking flattening only. */
+  readonly indexed: RegExp;
+  readonly template: readonly (string | number)[];
+  /** The template as a `String.prototype.replace` replacement (the fast path). */
+  readonly replacement: string;
+}
+
+const rule = (re: RegExp, ...template: (string | number)[]): Rule => ({
+  re,
+  indexed: new RegExp(re.source, `${re.flags}d`),
+  template,
+  replacement: template.map((p) => (typeof p === 'number' ? `$${p}` : p.replace(/\$/g, '$$$$'))).join(''),
+});
+
+const CALCULATOR_NOTES = rule(/<<[^<>\n]*>>/g);
+const LATEX_WORDS = [
+  rule(/\\(?:text|mathrm|textbf|mathbf|textit|mbox|operatorname)\s*\{([^{}]*)\}/g, ' ', 1, ' '),
+  rule(/\\boxed\s*\{([^{}]*)\}/g, ' ', 1, ' '),
+];
+const LATEX_FRAC = rule(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '((', 1, ')/(', 2, '))');
+const LATEX_SYMBOLS = [
+  rule(/\\(?:times|cdot|ast)(?![A-Za-z])/g, ' * '),
+  rule(/\\div(?![A-Za-z])/g, ' / '),
+  rule(/\\(?:approx|sim|simeq)(?![A-Za-z])/g, ' ≈ '),
+  rule(/\\(?:neq|ne|leq?|geq?|lt|gt|implies|Rightarrow|rightarrow|to)(?![A-Za-z])/g, ' ; '),
+  rule(/\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])/g),
+  rule(/\\%/g, '%'),
+  rule(/\\\$/g, '$'),
+  rule(/\\[,;:! ]/g),
+  rule(/\\[()[\]]/g, ' '),
+  rule(/\\[A-Za-z]+/g, ' '),
+];
+const MARKUP = [
+  rule(LIST_MARKER, ' '),
+  rule(/[{}]/g, ' '),
+  rule(/\*\*|__/g, ' '),
+  rule(/[×·⋅∗✕]/g, ' * '),
+  rule(/÷/g, ' / '),
+  rule(/−/g, '-'),
+];
+
+/** How the flattening rewrites one representation of a line (plain text, or text with offsets). */
+interface Rewriter<T> {
+  apply(value: T, rule: Rule): T;
+  text(value: T): string;
+}
+
+/** The flattening steps, over any representation. */
+function flatten<T>(line: T, r: Rewriter<T>): T {
+  let s = r.apply(line, CALCULATOR_NOTES);
+  if (r.text(s).includes('\\')) {
+    for (const x of LATEX_WORDS) s = r.apply(s, x);
     for (let i = 0; i < 4; i++) {
-      const next = s.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '(($1)/($2))');
-      if (next === s) break;
+      const next = r.apply(s, LATEX_FRAC);
+      if (r.text(next) === r.text(s)) break;
       s = next;
     }
-    s = s
-      .replace(/\\(?:times|cdot|ast)(?![A-Za-z])/g, ' * ')
-      .replace(/\\div(?![A-Za-z])/g, ' / ')
-      .replace(/\\(?:approx|sim|simeq)(?![A-Za-z])/g, ' ≈ ')
-      .replace(/\\(?:neq|ne|leq?|geq?|lt|gt|implies|Rightarrow|rightarrow|to)(?![A-Za-z])/g, ' ; ')
-      .replace(/\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])/g, '')
-      .replace(/\\%/g, '%')
-      .replace(/\\\$/g, '$')
-      .replace(/\\[,;:! ]/g, '')
-      .replace(/\\[()[\]]/g, ' ')
-      .replace(/\\[A-Za-z]+/g, ' ');
+    for (const x of LATEX_SYMBOLS) s = r.apply(s, x);
   }
-  return s
-    .replace(LIST_MARKER, ' ')
-    .replace(/[{}]/g, ' ')
-    .replace(/\*\*|__/g, ' ')
-    .replace(/[×·⋅∗✕]/g, ' * ')
-    .replace(/÷/g, ' / ')
-    .replace(/−/g, '-');
+  for (const x of MARKUP) s = r.apply(s, x);
+  return s;
+}
+
+const PLAIN: Rewriter<string> = {
+  apply: (s, { re, replacement }) => s.replace(re, replacement),
+  text: (s) => s,
+};
+
+/**
+ * One piece of a rewrite's output, from offset `out` to the next piece: copied from the input at
+ * `src` (`copy`), or inserted in place of the construct that started at `src`.
+ */
+interface Piece {
+  readonly out: number;
+  readonly src: number;
+  readonly copy: boolean;
+}
+
+/** A rewritten line and, per rewrite that changed it, the pieces that lead back to the input. */
+interface Mapped {
+  readonly text: string;
+  readonly steps: readonly (readonly Piece[])[];
+}
+
+const MAPPED: Rewriter<Mapped> = {
+  apply(m, { re, indexed, template }) {
+    // Most rules match nothing: ask the plain pattern first (match indices cost more).
+    re.lastIndex = 0;
+    const any = re.test(m.text);
+    re.lastIndex = 0;
+    if (!any) return m;
+    indexed.lastIndex = 0;
+    const matches = indexed.global
+      ? [...m.text.matchAll(indexed)]
+      : [indexed.exec(m.text)].filter((x) => x !== null);
+    if (matches.length === 0) return m;
+    let text = '';
+    const pieces: Piece[] = [];
+    const add = (part: string, src: number, copy: boolean): void => {
+      if (part === '') return;
+      pieces.push({ out: text.length, src, copy });
+      text += part;
+    };
+    let last = 0;
+    for (const match of matches) {
+      add(m.text.slice(last, match.index), last, true);
+      for (const part of template) {
+        if (typeof part === 'string') add(part, match.index, false);
+        else {
+          const span = match.indices?.[part];
+          if (span !== undefined) add(m.text.slice(span[0], span[1]), span[0], true);
+        }
+      }
+      last = match.index + match[0].length;
+    }
+    add(m.text.slice(last), last, true);
+    return { text, steps: [...m.steps, pieces] };
+  },
+  text: (m) => m.text,
+};
+
+/** Where offset `at` of a flattened line came from in the original line. */
+function originOf(mapped: Mapped, at: number): number {
+  let p = at;
+  for (let k = mapped.steps.length - 1; k >= 0; k--) {
+    const pieces = mapped.steps[k]!;
+    // the last piece starting at or before `p`
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pieces[mid]!.out <= p) lo = mid;
+      else hi = mid - 1;
+    }
+    const piece = pieces[lo];
+    if (piece === undefined) return 0;
+    p = piece.copy ? piece.src + (p - piece.out) : piece.src;
+  }
+  return p;
+}
+
+/** LaTeX and markup flattening (step 1). */
+export function flattenMath(line: string): string {
+  return flatten(line, PLAIN);
 }
 
 const TOKEN =
@@ -112,6 +243,8 @@ function tokenize(line: string): Token[] {
     const raw = m[0];
     const gap = m.index > last && /\s/.test(line[m.index - 1]!);
     last = m.index + raw.length;
+    // A number may be read with the space before it (`$ 5`, ` 2`): it starts after the space.
+    const at = m.index + raw.length - raw.trimStart().length;
     if (m[1] !== undefined) {
       const digits = m[1].replace(/[$\s,]/g, '');
       const dot = digits.indexOf('.');
@@ -122,12 +255,13 @@ function tokenize(line: string): Token[] {
         percent: m[2] !== undefined,
         raw: raw.trim(),
         gap: gap || /^\$?\s/.test(raw),
+        at,
       });
-    } else if (raw === '(' || raw === ')' || raw === '=') out.push({ t: raw, gap });
+    } else if (raw === '(' || raw === ')' || raw === '=') out.push({ t: raw, gap, at });
     else if (raw === '+' || raw === '-' || raw === '*' || raw === '/' || raw === '^')
-      out.push({ t: 'op', op: raw, gap });
-    else if (/^[\p{L}\d_]/u.test(raw)) out.push({ t: 'word', word: raw.toLowerCase(), gap });
-    else out.push({ t: 'sep', gap });
+      out.push({ t: 'op', op: raw, gap, at });
+    else if (/^[\p{L}\d_]/u.test(raw)) out.push({ t: 'word', word: raw.toLowerCase(), gap, at });
+    else out.push({ t: 'sep', gap, at });
   }
   // operator words between numbers, and `of` after a percentage or a fraction
   for (let i = 1; i < out.length - 1; i++) {
@@ -147,7 +281,7 @@ function tokenize(line: string): Token[] {
                 (prev.t === ')' || (prev.t === 'num' && (prev.percent || isOp(out[i - 2], '/'))))
               ? '*'
               : undefined;
-    if (op !== undefined) out[i] = { t: 'op', op, gap: tok.gap };
+    if (op !== undefined) out[i] = { t: 'op', op, gap: tok.gap, at: tok.at };
   }
   return out;
 }
@@ -382,16 +516,39 @@ function isRange(tokens: readonly Token[], start: number, eq: number): boolean {
   );
 }
 
+/** `… / 1 / 2` in tokens[from..to): two divisions in a row, read either way by writers. */
+function chainedDivision(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let i = from; i + 3 < to; i++) {
+    if (
+      isOp(tokens[i], '/') &&
+      tokens[i + 1]!.t === 'num' &&
+      isOp(tokens[i + 2], '/') &&
+      tokens[i + 3]!.t === 'num'
+    )
+      return true;
+  }
+  return false;
+}
+
 /**
  * The arithmetic claims of one line of prose, in order, each with whether it holds.
  *
  * @example
- * findArithmeticClaims('So 35 + 22 = 58 apples.'); // → [{ text: '35 + 22 = 58', left: 57, right: 58, holds: false }]
+ * findArithmeticClaims('So 35 + 22 = 58 apples.'); // → [{ offset: 3, text: '35 + 22 = 58', left: 57, right: 58, holds: false }]
  */
 export function findArithmeticClaims(line: string): ArithmeticClaim[] {
   if (!line.includes('=') || line.length > MAX_LINE) return [];
-  const tokens = tokenize(flattenMath(line));
+  const flat = flattenMath(line);
+  const tokens = tokenize(flat);
   const claims: ArithmeticClaim[] = [];
+  // Offsets in `line`: the same when flattening changed nothing; else, once there is a claim,
+  // from flattening again with offsets.
+  let mapped: Mapped | undefined;
+  const offsetOf = (token: Token): number => {
+    if (flat === line) return token.at;
+    mapped ??= flatten<Mapped>({ text: line, steps: [] }, MAPPED);
+    return originOf(mapped, token.at);
+  };
   for (let eq = 0; eq < tokens.length; eq++) {
     if (tokens[eq]!.t !== '=') continue;
     const side = leftSide(tokens, eq);
@@ -422,8 +579,10 @@ export function findArithmeticClaims(line: string): ArithmeticClaim[] {
       const units = new Set([...left.units, ...right.units, rightUnit].filter((u) => u !== ''));
       if (units.size > 1) continue;
       if (left.lastUnit !== '' && left.lastUnit !== rightUnit) continue;
+      if (chainedDivision(tokens, side.start, right.end)) continue;
     }
     claims.push({
+      offset: offsetOf(tokens[side.start]!),
       text: describe(tokens, side.start, right.end),
       left: left.value[0],
       right: right.value[0],

@@ -43,6 +43,25 @@ describe('createConsensusEngine', () => {
     expect(reliability.sources).toEqual(['mid', 'strong', 'weak']);
   });
 
+  it('takes a comparator for one decision, and learns later when told not to learn now', async () => {
+    const engine = createConsensusEngine({ method: 'tournament', kind: 'math' });
+    // The default comparator is by score: a wins. This decision's judge prefers c.
+    const judge = (x: Candidate, y: Candidate): number => (x.id === 'c' ? 1 : y.id === 'c' ? -1 : 0);
+    const judged = await engine.decide(math, { compare: judge, learn: false });
+    expect(judged.winner).toBe('c');
+    expect(engine.reliability.sources).toEqual([]);
+    expect((await engine.decide(math, { learn: false })).winner).toBe('a');
+    engine.learn!(math, judged);
+    expect(engine.reliability.sources).toEqual(['mid', 'strong', 'weak']);
+    // `learn: false` at creation wins over a later `learn()`.
+    const frozen = createConsensusEngine({ kind: 'math', learn: false });
+    frozen.learn!(math, await frozen.decide(math));
+    expect(frozen.reliability.sources).toEqual([]);
+    await expect(
+      engine.decide(math, { compare: 'judge' as unknown as (a: Candidate, b: Candidate) => number }),
+    ).rejects.toThrow(/`context.compare` must be a function/);
+  });
+
   it('applies the confidence threshold', async () => {
     const engine = createConsensusEngine({
       method: 'confidence',
