@@ -208,7 +208,10 @@ export interface DecisionKeyInput {
   readonly messages: string | readonly KeyMessage[];
   /** The planned variants (`provider`, `kind`, `model`, `temperature`, `topP`, `attempt` only). */
   readonly plan: readonly Pick<VariantSpec, 'provider' | 'model' | 'attempt' | 'temperature' | 'topP'>[];
-  /** The consensus settings (`method`, `min_responses`, `confidence_threshold`, `quality_threshold`, `task` only). */
+  /**
+   * The consensus settings (`method`, `min_responses`, `confidence_threshold`, `quality_threshold`,
+   * `task`, `judge`, `fuser`, `on_low_confidence`, and `max_extra_variants` when asking, only).
+   */
   readonly consensus?: Partial<ConsensusConfig>;
   /** Scorer name → version, or the scorers themselves (`name` and `version` only). */
   readonly scorerVersions?:
@@ -261,6 +264,10 @@ export function decisionCacheKey(input: DecisionKeyInput): string {
       confidence_threshold: c.confidence_threshold,
       quality_threshold: c.quality_threshold,
       task: c.task,
+      judge: c.judge,
+      fuser: c.fuser,
+      on_low_confidence: c.on_low_confidence,
+      max_extra_variants: c.on_low_confidence === 'ask' ? c.max_extra_variants : undefined,
     },
     scorers: normalizeScorers(input.scorerVersions),
     maxTokens: input.maxTokens,

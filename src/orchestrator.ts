@@ -395,14 +395,7 @@ export class LLMOrchestrator {
       scorerVersions: scorers.map((s) => ('scorer' in s ? s.scorer : s)),
       namespace: options.namespace ?? this.#namespace,
       maxTokens: call.config.orchestration.max_tokens,
-      // The key's consensus fields predate these settings, which change the decision too: they
-      // join the strategy (only when set, so that other keys stay as they were).
-      strategy: [
-        call.config.orchestration.strategy,
-        ...(consensus.judge !== undefined ? [`judge=${consensus.judge}`] : []),
-        ...(consensus.fuser !== undefined ? [`fuser=${consensus.fuser}`] : []),
-        ...(consensus.on_low_confidence === 'ask' ? [`ask=${consensus.max_extra_variants}`] : []),
-      ].join(' '),
+      strategy: call.config.orchestration.strategy,
     });
     try {
       const decision = await cache.getOrRun(key, start, { signal });

@@ -266,6 +266,12 @@ describe('decisionCacheKey', () => {
       { ...base, messages: [{ role: 'user', content: 'What is 2 + 3?' }] },
       { ...base, plan: plan.slice(1) },
       { ...base, consensus: { method: 'tournament', min_responses: 2 } },
+      { ...base, consensus: { method: 'tournament', min_responses: 2, judge: 'claude' } },
+      { ...base, consensus: { method: 'hybrid_merge', min_responses: 2, fuser: 'openai' } },
+      {
+        ...base,
+        consensus: { method: 'majority', min_responses: 2, on_low_confidence: 'ask', max_extra_variants: 2 },
+      },
       { ...base, scorerVersions: { syntax: '2', answer: '2' } },
       { ...base, namespace: 'tenant-a' },
       { ...base, maxTokens: 64 },
