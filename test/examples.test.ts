@@ -23,7 +23,10 @@ describe('examples', () => {
     expect(first.cached).toBe(false);
     const outcomes = Object.fromEntries(first.variants.map((v) => [v.provider, v.outcome]));
     expect(outcomes.ollama).toBe('cancelled');
-    expect(first.variants.find((v) => v.provider === 'ollama')?.cost.estimated).toBe(true);
+    const loser = first.variants.find((v) => v.provider === 'ollama');
+    expect(loser?.cost.estimated).toBe(true);
+    expect(loser?.usage).toMatchObject({ estimated: true });
+    expect(loser?.usage?.output).toBeGreaterThan(0);
     expect(second.cached).toBe(true);
     expect(second.text).toBe(first.text);
   });

@@ -15,7 +15,7 @@ import type {
   VariantOutcomeKind,
 } from '../decision.js';
 import { ProviderError } from '../errors.js';
-import type { VariantId } from '../events.js';
+import type { Usage, VariantId } from '../events.js';
 import type { QuorumGroup } from '../operators/quorumEvents.js';
 import type { TaskKind } from '../scorers/scorer.js';
 import type { PromptComplexity } from './promptComplexity.js';
@@ -105,6 +105,16 @@ function variantCost(total: CostTotal | undefined): VariantCost {
   };
 }
 
+/**
+ * The usage the stream reported; for a variant cancelled or failed before it reported any, what its
+ * requests were billed (the adapters count it locally, `estimated`), so no outcome loses its usage.
+ */
+function usageOf(entry: TrackedVariant, billed: CostTotal | undefined): { usage?: Usage } {
+  if (entry.usage !== undefined) return { usage: entry.usage };
+  if (billed === undefined || billed.records === 0) return {};
+  return { usage: { input: billed.inputTokens, output: billed.outputTokens, estimated: billed.estimated } };
+}
+
 /** Outcomes of every variant; `label` says how a finished one fared. */
 function outcomes(
   entries: readonly TrackedVariant[],
@@ -132,7 +142,7 @@ function outcomes(
       scores: entry.scores,
       findings: entry.findings,
       ...(key !== undefined && { key }),
-      ...(entry.usage !== undefined && { usage: entry.usage }),
+      ...usageOf(entry, costs[entry.spec.id]),
       cost: variantCost(costs[entry.spec.id]),
       timings: {
         launchMs: round(entry.launchedAt - origin),
