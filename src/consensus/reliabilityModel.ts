@@ -33,9 +33,12 @@ export interface ReliabilityState {
 /** Options of {@link createReliabilityModel}. */
 export interface ReliabilityOptions {
   /**
-   * Beta prior pseudo-counts. The default, Beta(1, 1), is Laplace's rule: an unseen source has
-   * reliability 0.5, which in a vote among K ≥ 3 answers is still positive evidence.
-   * @defaultValue { agree: 1, disagree: 1 }
+   * Beta prior pseudo-counts. The default, Beta(2, 1), says an unseen source agrees with the
+   * consensus two times in three: weak evidence, soon outweighed by what the source actually does,
+   * but positive, so that a fresh engine still counts votes. (With Beta(1, 1) an unseen source has
+   * reliability 0.5, which is chance when all answers agree — K = 2 — and so weighs nothing:
+   * unanimous fresh sources got confidence 0.5.)
+   * @defaultValue { agree: 2, disagree: 1 }
    */
   readonly prior?: { readonly agree?: number; readonly disagree?: number };
 }
@@ -97,7 +100,7 @@ export function createReliabilityModel(options: ReliabilityOptions = {}): Reliab
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createReliabilityModel: `options` must be an object');
   }
-  const a = options.prior?.agree ?? 1;
+  const a = options.prior?.agree ?? 2;
   const b = options.prior?.disagree ?? 1;
   for (const [name, v] of [
     ['prior.agree', a],

@@ -91,3 +91,15 @@ describe('qualityWeighted', () => {
     ).toThrow(/`weight`/);
   });
 });
+
+describe('qualityWeighted with a fresh reliability model', () => {
+  it('gives unanimous fresh sources a high confidence, not a coin flip', () => {
+    const c = (id: string, text: string) => ({ id, text, source: `s-${id}`, finish: 'stop' as const });
+    const sel = qualityWeighted([c('a', 'The answer is 5'), c('b', 'So it is 5.'), c('c', 'Answer: 5')], {
+      kind: 'math',
+      reliability: createReliabilityModel(),
+    });
+    expect(sel.text).toBe('The answer is 5');
+    expect(sel.confidence).toBeGreaterThan(0.85);
+  });
+});

@@ -12,10 +12,15 @@ const decision = (answers: Record<string, string | undefined>): Vote[] =>
 describe('createReliabilityModel', () => {
   it('starts every source at the prior mean and weighs votes by log-odds', () => {
     const m = createReliabilityModel();
-    expect(m.reliability('anything')).toBe(0.5);
-    expect(m.weight('anything', 2)).toBeCloseTo(0);
-    expect(m.weight('anything', 5)).toBeCloseTo(Math.log(4));
+    // Beta(2, 1): an unseen source is right two times in three, so even a unanimous vote (K = 2)
+    // counts: log(r (K − 1) / (1 − r)) = log 2.
+    expect(m.reliability('anything')).toBeCloseTo(2 / 3);
+    expect(m.weight('anything', 2)).toBeCloseTo(Math.log(2));
+    expect(m.weight('anything', 5)).toBeCloseTo(Math.log(8));
     expect(createReliabilityModel({ prior: { agree: 3, disagree: 1 } }).reliability('x')).toBe(0.75);
+    const laplace = createReliabilityModel({ prior: { agree: 1, disagree: 1 } });
+    expect(laplace.reliability('anything')).toBe(0.5);
+    expect(laplace.weight('anything', 2)).toBeCloseTo(0);
   });
 
   it('gives a posterior over answers that sums to at most 1 (the rest: an answer nobody gave)', () => {
