@@ -247,9 +247,21 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A count the provider reported, if it is one. */
+/**
+ * The most tokens one request can plausibly report (context windows are in the millions). A larger
+ * count is a provider bug, and billing it would put absurd sums in the ledger and stop any budget.
+ */
+export const MAX_PLAUSIBLE_TOKENS = 1e9;
+
+/**
+ * A count the provider reported, if it is believable: an integer from 0 to
+ * {@link MAX_PLAUSIBLE_TOKENS}. Anything else (negative, fractional, NaN, infinite, absurdly large,
+ * not a number) counts as not reported, so the usage is counted locally and flagged `estimated`.
+ */
 export function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_PLAUSIBLE_TOKENS
+    ? value
+    : undefined;
 }
 
 function clip(text: string): string {
