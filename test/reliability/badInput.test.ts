@@ -176,8 +176,11 @@ describe('prompts', () => {
     const decision = await chorus.run(huge);
     const ms = performance.now() - started;
     expect(decision).toMatchObject({ noConsensus: false, text: ANSWER, quorum: { key: '42' } });
-    // Every provider received the whole prompt.
-    for (const protocol of PROTOCOLS) expect(seen.get(`seen-${protocol}`)?.[0]).toBe(huge);
+    // Every provider that received the request got the whole prompt (at least the two that
+    // decided; on a loaded machine the third may still be uploading when the quorum cancels it).
+    const received = PROTOCOLS.map((p) => seen.get(`seen-${p}`)?.[0]).filter((t) => t !== undefined);
+    expect(received.length).toBeGreaterThanOrEqual(2);
+    for (const text of received) expect(text).toBe(huge);
     console.log(`a 1 MB prompt decided in ${Math.round(ms)} ms`);
 
     const tooBig = `${'x'.repeat(2_000_000)}\n${QUESTION}`;
