@@ -43,5 +43,6 @@ export function anthropicStream(
     prompt: () => promptText(request.system, request.messages),
     open: (signal) => client.messages.create(body, { signal, maxRetries: 0 }).asResponse(),
     decoder: anthropicDecoder,
+    secrets: () => [client.apiKey, client.authToken],
   });
 }

@@ -87,7 +87,17 @@ export function ollamaStream(
       return response;
     },
     decoder: ollamaDecoder,
+    // A remote Ollama behind a proxy authenticates with headers: keep their values out of errors.
+    secrets: () => headerValues(config.headers),
   });
+}
+
+/** Credential header values (`Authorization: Bearer …`, `x-api-key`…), with and without the scheme. */
+function headerValues(headers: HeadersInit | undefined): string[] {
+  if (headers === undefined) return [];
+  return [...new Headers(headers).entries()]
+    .filter(([name]) => /auth|key|token|secret|cookie/i.test(name))
+    .flatMap(([, v]) => [v, v.replace(/^\w+\s+/, '')]);
 }
 
 /** The host, headers and fetch of an `Ollama` instance or config, validated. */

@@ -49,5 +49,6 @@ export function openaiStream(
     prompt: () => promptText(request.messages),
     open: (signal) => client.chat.completions.create(body, { signal, maxRetries: 0 }).asResponse(),
     decoder: openaiDecoder,
+    secrets: () => [client.apiKey],
   });
 }

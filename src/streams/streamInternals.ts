@@ -16,6 +16,7 @@ import { ProviderError } from '../errors.js';
 import type { FinishReason, UsageEvent, VariantEvent } from '../events.js';
 import { countTokens } from '../tokens.js';
 import { classifyError } from './classifyError.js';
+import { redactSecrets } from './redactSecrets.js';
 import type { ResolvedStreamOptions } from './streamOptions.js';
 
 /** What a protocol decoder reports while it reads a response. */
@@ -53,6 +54,8 @@ export interface ProviderStreamSpec extends ResolvedStreamOptions {
    */
   readonly open: (signal: AbortSignal) => Promise<Response>;
   readonly decoder: DecoderFactory;
+  /** The credentials the request carries, redacted from any error (`redactSecrets`). */
+  readonly secrets?: () => readonly (string | null | undefined)[];
 }
 
 /**
@@ -147,7 +150,10 @@ export function providerStream(spec: ProviderStreamSpec): Observable<VariantEven
         });
         return;
       }
-      const providerError = classifyError(error, { provider, variant });
+      const providerError = redactSecrets(
+        classifyError(error, { provider, variant }),
+        spec.secrets?.() ?? [],
+      );
       // An HTTP error status before the body: the provider refused the request and billed nothing.
       const billed = !(phase === 'open' && providerError.status !== undefined);
       // Abort too: a bad frame or an in-band error leaves the body (and the connection) open.
