@@ -14,32 +14,20 @@ import {
   cachedReport,
   createReportCache,
   finding,
+  type HeuristicScorerOptions,
   penaltyValue,
   type ReportCache,
   type SeverityWeights,
+  type Where,
 } from './scoringInternals.js';
 
-/** Options of `createBestPracticesScorer`. */
-export interface BestPracticesScorerOptions {
-  /** The scorer's name. @defaultValue `'bestPractices'` */
-  readonly name?: string;
+/**
+ * Options of `createBestPracticesScorer`.
+ * Defaults: `name` `'bestPractices'`, `weights` `{ error: 1, warning: 0.25, info: 0 }`.
+ */
+export interface BestPracticesScorerOptions extends HeuristicScorerOptions {
   /** Run the language checks (Python, JS/TS); placeholders and cut-offs are always checked. @defaultValue true */
   readonly languageChecks?: boolean;
-  /**
-   * How much each finding lowers the score, `1 / (1 + Σ weight)` with at most 3 findings of one
-   * code counted. @defaultValue `{ error: 1, warning: 0.25, info: 0 }`
-   */
-  readonly weights?: Partial<SeverityWeights>;
-  /**
-   * Where continuation answers (with a `codePrefix`) are cut, by language (lines starting `\n…`).
-   * @defaultValue HumanEval's for Python: `def `, `class `, `if `, `print`, `#` at a line start
-   */
-  readonly stopSequences?: Readonly<Record<string, readonly string[]>>;
-}
-
-interface Where {
-  readonly offset: number | undefined;
-  readonly line: number | undefined;
 }
 
 interface BlockState {

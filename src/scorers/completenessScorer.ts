@@ -27,6 +27,7 @@ import {
   identifierParts,
   type ReportCache,
   stem,
+  type Where,
 } from './scoringInternals.js';
 
 /** Options of `createCompletenessScorer`. */
@@ -43,11 +44,6 @@ export interface CompletenessScorerOptions {
    * @defaultValue HumanEval's for Python: `def `, `class `, `if `, `print`, `#` at a line start
    */
   readonly stopSequences?: Readonly<Record<string, readonly string[]>>;
-}
-
-interface Where {
-  readonly offset: number | undefined;
-  readonly line: number | undefined;
 }
 
 interface Definition extends Where {

@@ -16,35 +16,23 @@ import {
   cachedReport,
   createReportCache,
   finding,
+  type HeuristicScorerOptions,
   penaltyValue,
   type ReportCache,
   type SeverityWeights,
+  type Where,
 } from './scoringInternals.js';
 import { findFinalAnswers, isConclusion, sentenceNumbers, sentences } from './statedResultsInternals.js';
 
-/** Options of `createConsistencyScorer`. */
-export interface ConsistencyScorerOptions {
-  /** The scorer's name. @defaultValue `'consistency'` */
-  readonly name?: string;
+/**
+ * Options of `createConsistencyScorer`.
+ * Defaults: `name` `'consistency'`, `weights` `{ error: 1, warning: 0.35, info: 0 }`.
+ */
+export interface ConsistencyScorerOptions extends HeuristicScorerOptions {
   /** Check prose: final answers, stated results, arithmetic. @defaultValue true */
   readonly text?: boolean;
   /** Check code: undefined names, unused definitions. @defaultValue true */
   readonly code?: boolean;
-  /**
-   * How much each finding lowers the score, `1 / (1 + Σ weight)` with at most 3 findings of one
-   * code counted. @defaultValue `{ error: 1, warning: 0.35, info: 0 }`
-   */
-  readonly weights?: Partial<SeverityWeights>;
-  /**
-   * Where continuation answers (with a `codePrefix`) are cut, by language (lines starting `\n…`).
-   * @defaultValue HumanEval's for Python: `def `, `class `, `if `, `print`, `#` at a line start
-   */
-  readonly stopSequences?: Readonly<Record<string, readonly string[]>>;
-}
-
-interface Where {
-  readonly offset: number | undefined;
-  readonly line: number | undefined;
 }
 
 interface NumericSentence extends Where {

@@ -14,31 +14,18 @@ import {
   cachedReport,
   createReportCache,
   finding,
+  type HeuristicScorerOptions,
   penaltyValue,
   type ReportCache,
   type SeverityWeights,
+  type Where,
 } from './scoringInternals.js';
 
-/** Options of `createPerformanceScorer`. */
-export interface PerformanceScorerOptions {
-  /** The scorer's name. @defaultValue `'performance'` */
-  readonly name?: string;
-  /**
-   * How much each finding lowers the score, `1 / (1 + Σ weight)` with at most 3 findings of one
-   * code counted. @defaultValue `{ error: 1, warning: 0.2, info: 0 }`
-   */
-  readonly weights?: Partial<SeverityWeights>;
-  /**
-   * Where continuation answers (with a `codePrefix`) are cut, by language (lines starting `\n…`).
-   * @defaultValue HumanEval's for Python: `def `, `class `, `if `, `print`, `#` at a line start
-   */
-  readonly stopSequences?: Readonly<Record<string, readonly string[]>>;
-}
-
-interface Where {
-  readonly offset: number | undefined;
-  readonly line: number | undefined;
-}
+/**
+ * Options of `createPerformanceScorer`.
+ * Defaults: `name` `'performance'`, `weights` `{ error: 1, warning: 0.2, info: 0 }`.
+ */
+export interface PerformanceScorerOptions extends HeuristicScorerOptions {}
 
 interface Loop {
   /** Python: the header's indentation; brace languages: the bracket depth before the header. */

@@ -18,6 +18,28 @@ export interface SeverityWeights {
   readonly info: number;
 }
 
+/** Where a finding is, in the whole answer (either may be unknown). */
+export interface Where {
+  readonly offset: number | undefined;
+  readonly line: number | undefined;
+}
+
+/** The options the line-based heuristic scorers (consistency, best practices, performance) share. */
+export interface HeuristicScorerOptions {
+  /** The scorer's name (its key in `ScoredSnapshot.scores`). @defaultValue the scorer's own, e.g. `'consistency'` */
+  readonly name?: string;
+  /**
+   * How much each finding lowers the score, `1 / (1 + Σ weight)` with at most 3 findings of one
+   * code counted. @defaultValue per scorer: `info` is always 0, `error` 1, `warning` 0.2–0.35
+   */
+  readonly weights?: Partial<SeverityWeights>;
+  /**
+   * Where continuation answers (with a `codePrefix`) are cut, by language (lines starting `\n…`).
+   * @defaultValue HumanEval's for Python: `def `, `class `, `if `, `print`, `#` at a line start
+   */
+  readonly stopSequences?: Readonly<Record<string, readonly string[]>>;
+}
+
 /**
  * `1 / (1 + Σ weight)`: one error (weight 1) halves the score, and many findings approach 0
  * without ever reaching it, so two bad answers stay comparable. At most `cap` findings of the same
