@@ -4,10 +4,9 @@
  *   merge(variants, each with endOnError) → snapshots() → scoreIncrementally(scorers)
  *     → takeUntilQuorum({ quorum: k, expected: n, agree })
  *
- * SEAM: this is what `LLMOrchestrator.run()` (src/orchestrator.ts, not written yet) will do for a
- * plan of n variants with a quorum of k. The benchmarks call only {@link raceDecision}; to measure
- * the orchestrator instead, replace its body with a `run()` call that resolves with the same
- * `RaceResult` (the decision's arrival time, and each variant's end time from the snapshots).
+ * The vote at the heart of `LLMOrchestrator.run()`, without its planning, pool, consensus method
+ * or Decision: the latency benchmark's `--engine operators` (its default engine measures `run()`
+ * itself, bench/lib/benchOrchestrator.ts), and the memory benchmark's decisions.
  */
 import { merge, type Observable, tap } from 'rxjs';
 import type { ScoredSnapshot, VariantEvent } from '../../src/events.js';
