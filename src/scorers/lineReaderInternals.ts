@@ -20,6 +20,7 @@
  */
 import { createFenceTracker, normalizeLanguage } from './codeBlocks.js';
 import type { ScoreContext } from './scorer.js';
+import type { ReportCache } from './scoringInternals.js';
 
 /**
  * HumanEval's stop sequences, by language: where the harness cuts a continuation answer. The same
@@ -329,4 +330,35 @@ export function createLineReader(
       return lineNo - 1;
     },
   };
+}
+
+/** The part of a line-based scorer's state that the two helpers below need. */
+interface LineScorerState {
+  readonly reader: LineReader;
+  readonly cache: ReportCache;
+}
+
+/**
+ * A line-based scorer's `feed`: reads the delta, and invalidates the cached report only when a
+ * whole new line was read (a partial line changes nothing the report says).
+ */
+export function feedLines<S extends LineScorerState>(state: S, delta: string): S {
+  if (delta === '') return state;
+  const before = state.reader.lines;
+  state.reader.feed(delta);
+  if (state.reader.lines !== before) state.cache.version += 1;
+  return state;
+}
+
+/**
+ * What a line-based scorer's `score` does before reporting: starts the reader (the context is
+ * complete by now), and at `done` reads the last, unterminated line and invalidates the report.
+ */
+export function settleLines(state: LineScorerState, done: boolean): void {
+  if (state.reader.finished) return;
+  state.reader.start();
+  if (done) {
+    state.reader.finish();
+    state.cache.version += 1;
+  }
 }

@@ -7,7 +7,9 @@ import {
   type AnswerLine,
   checkStopSequences,
   createLineReader,
+  feedLines,
   type LineReader,
+  settleLines,
 } from './lineReaderInternals.js';
 import type { Scorer } from './scorer.js';
 import {
@@ -139,21 +141,9 @@ export function createPerformanceScorer(options: PerformanceScorerOptions = {}):
       const state: PerformanceState = { reader, cache: createReportCache(), findings: [], block: undefined };
       return state;
     },
-    feed(state, delta) {
-      if (delta === '') return state;
-      const before = state.reader.lines;
-      state.reader.feed(delta);
-      if (state.reader.lines !== before) state.cache.version += 1;
-      return state;
-    },
+    feed: feedLines,
     score(state, done) {
-      if (!state.reader.finished) {
-        state.reader.start();
-        if (done) {
-          state.reader.finish();
-          state.cache.version += 1;
-        }
-      }
+      settleLines(state, done);
       return cachedReport(state.cache, done, () => ({
         value: penaltyValue(state.findings, weights),
         findings: [...state.findings],
