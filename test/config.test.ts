@@ -14,29 +14,7 @@ import { isSecret, secret } from '../src/config/secret.js';
 import { validateConfig } from '../src/config/validateConfig.js';
 import { ConfigError } from '../src/errors.js';
 import { ParameterVariator } from '../src/variation.js';
-
-/** The chorus.toml of DESIGN.md, verbatim. */
-const SEED_TOML = `# chorus.toml — the seed's format, plus providers
-[orchestration]
-strategy = "parallel"
-timeout_seconds = 30
-max_providers = 3
-
-[orchestration.variations]
-temperature = [0.2, 0.5, 0.8]
-top_p = [0.9, 0.95]
-providers = ["claude", "gpt-4", "ollama"]
-
-[orchestration.consensus]
-method = "quality_weighted"
-min_responses = 2
-cache_ttl = 3600
-
-[providers.claude]
-kind = "anthropic"
-model = "claude-sonnet-4-5"
-fallback = ["ollama"]
-`;
+import { SEED_TOML } from './fixtures/seedConfig.js';
 
 const CANARY = 'sk-canary-0d8e2b7f44';
 

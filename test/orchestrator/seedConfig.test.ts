@@ -11,28 +11,7 @@ import type { ConsensusEvent, Decision } from '../../src/decision.js';
 import { type Emulator, type RequestRecord, startEmulator } from '../../src/emulator/index.js';
 import { emulatorClients } from '../../src/orchestrator/emulatorClients.js';
 import { LLMOrchestrator } from '../../src/orchestrator.js';
-
-const SEED_TOML = `
-[orchestration]
-strategy = "parallel"
-timeout_seconds = 30
-max_providers = 3
-
-[orchestration.variations]
-temperature = [0.2, 0.5, 0.8]
-top_p = [0.9, 0.95]
-providers = ["claude", "gpt-4", "ollama"]
-
-[orchestration.consensus]
-method = "quality_weighted"
-min_responses = 2
-cache_ttl = 3600
-
-[providers.claude]
-kind = "anthropic"
-model = "claude-sonnet-4-5"
-fallback = ["ollama"]
-`;
+import { SEED_TOML } from '../fixtures/seedConfig.js';
 
 const PROMPT = 'A baker makes 6 trays of 7 rolls. How many rolls is that?';
 const SLOW = `${'Let me count the rolls one tray at a time, carefully. '.repeat(30)}So the total is 41.`;
